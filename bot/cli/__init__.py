@@ -1,0 +1,1 @@
+"""The terminal front end: `feudbot ask`, `chat`, `sources`, `eval`, ..."""

@@ -1,0 +1,150 @@
+"""Text analysis, the same for passages and questions.
+
+normalise -> split into words -> stem -> map phrases (aliases, synonyms)
+-> drop stop words.  Passages also get answer-type markers ("#age",
+"#money", ...) for the values they hold; questions get them for what they ask
+("how old", "how much"), so the two meet in the index like ordinary terms.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import Stemmer
+
+from bot.engine.lexicon import Lexicon
+
+# Long questions are cut here: no real question is longer, and it bounds the
+# work a pasted wall of text can cause.
+MAX_QUESTION_CHARS = 2000
+
+_PUNCTUATION = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+})
+
+_WORD = re.compile(r"\$?[a-z0-9]+(?:[.'][a-z0-9]+)*", re.IGNORECASE)
+
+_MONTHS = ("january february march april may june july august september october "
+           "november december").split()
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+
+# Markers are written with '#', which the word pattern never yields, so they
+# cannot collide with a real word.
+_MARKER_PATTERNS = {
+    "#money": re.compile(r"\$\s?\d[\d,.]*|\b\d[\d,.]*\s*(?:dollars|usd|euros)\b", re.I),
+    "#age": re.compile(r"\b(?P<who>[A-Z][\w'-]+), (?:1[0-9]|[2-9][0-9]|10[0-9]),|\b\d{1,3}-year-old\b|\baged \d{1,3}\b"),
+    "#date": re.compile(
+        r"\b(?:%s)\b|\b(?:%s)\b|\b(?:1[89]|20)\d\d\b" % ("|".join(_MONTHS), "|".join(_WEEKDAYS)), re.I),
+}
+_NUMBER = re.compile(r"(?<![\w$.,])\d[\d,]*(?:\.\d+)?(?![\w$])")
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    text = resources.files("bot.engine").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    lines = (line for line in text.splitlines() if not line.startswith("#"))
+    return frozenset(word for line in lines for word in line.split())
+
+
+def normalise(text: str) -> str:
+    """Unicode-normalise, unify quotes and dashes, and strip accents."""
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def split_words(text: str) -> list[str]:
+    """Lower-cased words; possessives dropped, hyphenated words split."""
+    words = []
+    for match in _WORD.finditer(text.replace("-", " ")):
+        word = match.group().lower().lstrip("$")
+        if word.endswith("'s"):
+            word = word[:-2]
+        word = word.replace("'", "")
+        # "x.com" stays one word; "U.S." and "a.i." lose their dots.
+        if "." in word and not re.fullmatch(r"[a-z0-9]+(?:\.(?:com|org|net|ai|io))", word):
+            word = word.replace(".", "")
+        if word:
+            words.append(word)
+    return words
+
+
+class Analyzer:
+    def __init__(self, lexicon: Lexicon | None = None, language: str = "english") -> None:
+        self._stemmer = Stemmer.Stemmer(language)
+        self._stop = stop_words()
+        self.lexicon = lexicon or Lexicon.empty()
+        self._phrases = self.lexicon.compile(self._stem_words)
+        self._longest = max((len(k) for table in self._phrases.values() for k in table), default=1)
+
+    def _stem_words(self, text: str) -> list[str]:
+        return self._stemmer.stemWords(split_words(normalise(text)))
+
+    def tokens(self, text: str) -> list[str]:
+        """Terms of a passage, for the index."""
+        text = normalise(text)
+        return self._terms(text, hints=False) + self._markers(text)
+
+    def query_tokens(self, question: str) -> list[str]:
+        """Terms of a question: the same analysis, plus what kind of answer it asks for."""
+        return self._terms(normalise(question[:MAX_QUESTION_CHARS]), hints=True)
+
+    def _markers(self, text: str) -> list[str]:
+        found = []
+        for marker, pattern in _MARKER_PATTERNS.items():
+            for match in pattern.finditer(text):
+                found.append(marker)
+                who = match.groupdict().get("who")
+                # "Musk, 52," says whose age it is: "#age@musk" lets
+                # "how old is Elon" prefer Musk's age over LeCun's.
+                found.extend(f"{marker}@{t}" for t in self._terms(who or "", hints=False)[:1])
+        # A bare number is a count unless it is already money, an age or a year.
+        spans = [m.span() for p in _MARKER_PATTERNS.values() for m in p.finditer(text)]
+        for m in _NUMBER.finditer(text):
+            if not any(start <= m.start() < end for start, end in spans):
+                found.append("#count")
+        return found
+
+    def _terms(self, text: str, hints: bool) -> list[str]:
+        """Stems with phrases mapped.  A question's synonyms are replaced by
+        their group's term; a passage keeps its own words beside that term,
+        so a question may use either."""
+        raw = split_words(text)
+        stems = self._stemmer.stemWords(raw)
+        out: list[str] = []
+        i = 0
+        while i < len(stems):
+            kind, length, term = self._phrase_at(stems, i, hints)
+            if kind == "description":
+                # Words like "Chief AI Scientist" name a person and say what
+                # they do; the words themselves still count, so go on from here.
+                out += [term, "#role", f"#role@{term}"]
+            elif kind is not None:
+                out.append(term)
+                if kind == "synonym" and not hints:
+                    out += [s for r, s in zip(raw[i:i + length], stems[i:i + length]) if self._keeps(r)]
+                i += length
+                continue
+            if self._keeps(raw[i]):
+                out.append(stems[i])
+            i += 1
+        return out
+
+    def _keeps(self, word: str) -> bool:
+        return word not in self._stop and (len(word) > 1 or word.isdigit())
+
+    def _phrase_at(self, stems: list[str], i: int, hints: bool) -> tuple[str | None, int, str]:
+        """The longest phrase starting at stems[i]: (kind, length, term)."""
+        kinds = ("hint", "name", "synonym", "description") if hints else ("name", "synonym", "description")
+        for length in range(min(self._longest, len(stems) - i), 0, -1):
+            key = tuple(stems[i:i + length])
+            for kind in kinds:
+                term = self._phrases[kind].get(key)
+                if term is not None:
+                    return kind, length, term
+        return None, 0, ""

@@ -1,0 +1,47 @@
+"""Everything the front ends need, loaded from one corpus folder as one unit,
+so a reload can build a new Library aside and swap it in one step."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.engine.analysis import Analyzer
+from bot.engine.answering import AnswerEngine, RetrievalSettings
+from bot.engine.corpus import Corpus, CorpusError, load_corpus
+from bot.engine.lexicon import Lexicon
+from bot.engine.people import load_people
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Library:
+    corpus: Corpus
+    analyzer: Analyzer
+    answers: AnswerEngine
+    quotes: object  # bot.engine.quotes.QuoteBook
+
+    @property
+    def problems(self) -> list[CorpusError]:
+        return self.corpus.problems
+
+    @classmethod
+    def load(cls, corpus_dir: Path | str, settings=None) -> "Library":
+        """Load a corpus folder; raises CorpusError when nothing usable is there."""
+        corpus = load_corpus(corpus_dir)
+        if not corpus.articles:
+            reason = "no usable articles" if corpus.problems else "no articles (*.md files)"
+            raise CorpusError(corpus.directory, reason)
+        people = load_people(corpus.directory)
+        analyzer = Analyzer(Lexicon.load(corpus.directory, people))
+        retrieval = RetrievalSettings(
+            k1=getattr(settings, "bm25_k1", 1.2),
+            b=getattr(settings, "bm25_b", 0.75),
+            min_matched_share=getattr(settings, "min_matched_share", 0.5),
+        )
+        answers = AnswerEngine(corpus, analyzer, retrieval)
+        from bot.engine.quotes import QuoteBook
+
+        quotes = QuoteBook.from_corpus(corpus, people, analyzer=analyzer)
+        return cls(corpus, analyzer, answers, quotes)
