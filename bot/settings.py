@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     cooldown_questions: int = Field(5, ge=1)
     cooldown_seconds: float = Field(30.0, gt=0)
     watch_corpus: bool = False
+    # Where the bot remembers what it last synced; empty means ~/.cache/feudbot.
+    state_dir: Path | None = None
 
     @field_validator("ask_channel_ids", "owner_ids", mode="before")
     @classmethod
@@ -49,7 +51,7 @@ class Settings(BaseSettings):
             return [int(part) for part in value.replace(" ", "").split(",") if part]
         return value
 
-    @field_validator("discord_guild_id", "corpus_dir", "index_cache_dir", "discord_api_base",
+    @field_validator("discord_guild_id", "corpus_dir", "index_cache_dir", "state_dir", "discord_api_base",
                      "discord_gateway_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:

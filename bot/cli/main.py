@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from datetime import date
 from typing import Sequence
 
 from bot import __version__
@@ -22,6 +23,13 @@ def positive_int(text: str) -> int:
     if not 1 <= value <= 50:
         raise argparse.ArgumentTypeError("must be between 1 and 50")
     return value
+
+
+def iso_date(text: str) -> str:
+    try:
+        return date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date like 2024-05-28: {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,6 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     quote.add_argument("--json", action="store_true")
     commands.add_parser("speakers", help="list the speakers and their quote counts")
 
+    add = commands.add_parser("add", help="add an article from a saved page, a .md/.txt file or a URL")
+    add.add_argument("source", metavar="SOURCE", help="a .html/.htm file, a .md/.txt file, or an http(s) URL")
+    add.add_argument("--title", help="the article's title (text files: default is the first line)")
+    add.add_argument("--source", dest="source_name", metavar="NAME",
+                     help="the publication, e.g. VentureBeat (text files: needed unless --url names the site)")
+    add.add_argument("--url", help="where the article was published")
+    add.add_argument("--author")
+    add.add_argument("--published", type=iso_date, metavar="YYYY-MM-DD")
+    remove = commands.add_parser("remove", help="take an article out of the corpus")
+    remove.add_argument("slug", metavar="SLUG", help="the file name without .md")
+
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     commands.add_parser("sync", help="push the slash commands to Discord now")
     return parser
@@ -79,6 +98,17 @@ def dispatch(args: argparse.Namespace) -> int:
         if args.corpus:
             settings = settings.model_copy(update={"corpus_dir": directory})
         return run_bot(settings) if args.command == "run" else sync_commands(settings)
+
+    # add/remove must work on a corpus that does not load (e.g. still empty).
+    if args.command == "add":
+        from bot.cli.add import add_command
+
+        return add_command(directory, args.source, sys.stdout, title=args.title, source_name=args.source_name,
+                           url=args.url, author=args.author, published=args.published)
+    if args.command == "remove":
+        from bot.cli.add import remove_command
+
+        return remove_command(directory, args.slug, sys.stdout)
 
     library = load_library(directory, settings)
     if args.command == "ask":
@@ -117,7 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command not in ("run", "sync"):  # the bot configures its own logging, once
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return dispatch(args)
     except CommandError as exc:

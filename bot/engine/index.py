@@ -1,58 +1,164 @@
-"""BM25 over passages, scored by rank-bm25 with an idf that stays positive.
+"""BM25 over passages: rank-bm25's scores from an inverted index.
 
 BM25Okapi's idf, log((N - df + 0.5) / (df + 0.5)), is zero or negative for a
 term in half the passages or more, and in a corpus about two men "musk" and
 "lecun" are in most of them: the very names people ask about would count for
 nothing.  Lucene's idf adds one inside the log, so it is always positive and
-still falls as a term gets commoner.
+still falls as a term gets commoner.  `LuceneBM25` is rank-bm25 with that idf,
+and it stays the reference: tests check that `PassageIndex` gives its scores.
+
+rank-bm25 scores a question by visiting every passage for every term, in
+Python (~200 ms a question at 100,000 passages).  `PassageIndex` keeps, for
+each term, the passages that hold it and the term's BM25 weight in each,
+computed once with rank-bm25's own formula; a question then adds up a few
+slices of one array.  Everything is a read-only NumPy array, so any number of
+threads may read an index at once.
 """
 from __future__ import annotations
 
 import math
-from typing import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
-from rank_bm25 import BM25Okapi
-
-
-class LuceneBM25(BM25Okapi):
-    """rank-bm25's Okapi scoring with Lucene's idf."""
-
-    def _calc_idf(self, nd: dict[str, int]) -> None:
-        for word, df in nd.items():
-            self.idf[word] = lucene_idf(self.corpus_size, df)
-        self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0
 
 
 def lucene_idf(n_docs: int, doc_freq: int) -> float:
     return math.log(1.0 + (n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
 
 
+def passage_document(passage) -> str:
+    """The text indexed for a passage: its article's title and section heading help it match."""
+    return f"{passage.context}\n{passage.text}"
+
+
+@dataclass(frozen=True)
+class Postings:
+    """Term frequencies by term, as plain arrays; what the on-disk cache stores.
+
+    The passages holding terms[t] are docs[offsets[t]:offsets[t + 1]], in
+    ascending order, with the term's count in each at the same place in freqs."""
+    terms: list[str]
+    offsets: np.ndarray  # int64, len(terms) + 1
+    docs: np.ndarray     # int32
+    freqs: np.ndarray    # int32
+    lengths: np.ndarray  # int32, tokens in each passage
+
+    @classmethod
+    def build(cls, documents: Sequence[Sequence[str]]) -> "Postings":
+        ids: dict[str, int] = {}
+        token_ids = np.fromiter((ids.setdefault(t, len(ids)) for d in documents for t in d), dtype=np.int64)
+        lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
+        token_docs = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+        # One sort of (term, passage) pairs gives every posting list, already in passage order.
+        pairs, freqs = np.unique(token_ids * len(documents) + token_docs, return_counts=True)
+        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(pairs // len(documents), minlength=len(ids)), out=offsets[1:])
+        return cls(list(ids), offsets, (pairs % len(documents)).astype(np.int32),
+                   freqs.astype(np.int32), lengths.astype(np.int32))
+
+
 class PassageIndex:
-    """Scores passages for a bag of query terms."""
+    """Scores passages for a bag of query terms, exactly as LuceneBM25.get_scores does."""
 
     def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
         if not documents:
             raise ValueError("cannot index an empty corpus")
-        self.bm25 = LuceneBM25([list(d) for d in documents], k1=k1, b=b)
-        self.size = self.bm25.corpus_size
+        self._load(Postings.build(documents), k1, b)
+
+    @classmethod
+    def from_postings(cls, postings: Postings, k1: float = 1.2, b: float = 0.75) -> "PassageIndex":
+        if not len(postings.lengths):
+            raise ValueError("cannot index an empty corpus")
+        index = cls.__new__(cls)
+        index._load(postings, k1, b)
+        return index
+
+    def _load(self, p: Postings, k1: float, b: float) -> None:
+        self.size = n = len(p.lengths)
+        self.k1, self.b = k1, b
+        self._ids = dict(zip(p.terms, range(len(p.terms))))
+        self._offsets, self._docs = p.offsets, p.docs
+        doc_freq = np.diff(p.offsets)
+        # Terms share a few thousand document frequencies: one math.log for each, as rank-bm25 has it.
+        dfs, which = np.unique(doc_freq, return_inverse=True)
+        self._idf = np.array([lucene_idf(n, df) for df in dfs.tolist()])[which]
+        # rank-bm25's weight of a term in a passage, computed with its operations
+        # in its order, so that scores add up to exactly what it gets:
+        #   idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))
+        avgdl = int(p.lengths.sum(dtype=np.int64)) / n
+        weights = (k1 * (1 - b + b * p.lengths.astype(np.int64) / avgdl))[p.docs]
+        weights += p.freqs
+        np.divide(p.freqs * (k1 + 1), weights, out=weights)
+        weights *= np.repeat(self._idf, doc_freq)
+        self._weights = weights
+        for array in (self._offsets, self._docs, self._idf, self._weights):
+            array.flags.writeable = False
 
     def idf(self, term: str) -> float:
         """A term's idf; one no passage holds weighs as much as the rarest possible."""
-        return self.bm25.idf.get(term, lucene_idf(self.size, 0))
+        i = self._ids.get(term)
+        return float(self._idf[i]) if i is not None else lucene_idf(self.size, 0)
 
     def __contains__(self, term: str) -> bool:
-        return term in self.bm25.idf
+        return term in self._ids
 
     @property
     def vocabulary(self) -> Iterable[str]:
-        return self.bm25.idf.keys()
+        return self._ids.keys()
+
+    def _span(self, term: str) -> slice:
+        i = self._ids[term]
+        return slice(self._offsets[i], self._offsets[i + 1])
 
     def scores(self, terms: Iterable[str]) -> np.ndarray:
-        known = [t for t in dict.fromkeys(terms) if t in self.bm25.idf]
-        if not known:
-            return np.zeros(self.size)
-        return self.bm25.get_scores(known)
+        """Every passage's score; zero for those that hold none of the terms."""
+        scores = np.zeros(self.size)
+        for term in dict.fromkeys(terms):
+            if term in self._ids:
+                span = self._span(term)
+                scores[self._docs[span]] += self._weights[span]
+        return scores
 
     def holds(self, doc: int, term: str) -> bool:
-        return term in self.bm25.doc_freqs[doc]
+        if term not in self._ids:
+            return False
+        docs = self._docs[self._span(term)]
+        i = int(docs.searchsorted(doc))
+        return i < len(docs) and docs[i] == doc
+
+
+def ranking(scores: np.ndarray, first: int = 16) -> Iterator[int]:
+    """Passages with a positive score, best first, ties in passage order: the
+    order of np.argsort(-scores, kind="stable"), sorted a slice at a time, as
+    a question needs a few of what may be thousands of matches."""
+    candidates = np.flatnonzero(scores > 0)
+    values = scores[candidates]
+    done, k = 0, first
+    while done < len(candidates):
+        if k < len(candidates):
+            # Everything scoring at least the k-th best (ties included) comes first.
+            keep = values >= np.partition(values, len(values) - k)[len(values) - k]
+        else:
+            keep = np.ones(len(candidates), dtype=bool)
+        head = candidates[keep][np.argsort(-values[keep], kind="stable")]
+        yield from head[done:].tolist()
+        done, k = len(head), k * 8
+
+
+def __getattr__(name: str):
+    # The rank-bm25 reference, imported only when asked for: `feudbot ask` never needs it.
+    if name == "LuceneBM25":
+        from rank_bm25 import BM25Okapi
+
+        class LuceneBM25(BM25Okapi):
+            """rank-bm25's Okapi scoring with Lucene's idf."""
+
+            def _calc_idf(self, nd: dict[str, int]) -> None:
+                for word, df in nd.items():
+                    self.idf[word] = lucene_idf(self.corpus_size, df)
+                self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0
+
+        globals()[name] = LuceneBM25
+        return LuceneBM25
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,14 +3,16 @@ so a reload can build a new Library aside and swap it in one step."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from bot.engine.analysis import Analyzer
 from bot.engine.answering import AnswerEngine, RetrievalSettings
 from bot.engine.corpus import Corpus, CorpusError, load_corpus
+from bot.engine.index_cache import load_index
 from bot.engine.lexicon import Lexicon
-from bot.engine.people import load_people
+from bot.engine.people import People, load_people
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +22,14 @@ class Library:
     corpus: Corpus
     analyzer: Analyzer
     answers: AnswerEngine
-    quotes: object  # bot.engine.quotes.QuoteBook
+    people: People = field(default_factory=People)
+
+    @cached_property
+    def quotes(self):
+        """The QuoteBook, built on first use: `feudbot ask` never needs it."""
+        from bot.engine.quotes import QuoteBook
+
+        return QuoteBook.from_corpus(self.corpus, self.people, analyzer=self.analyzer)
 
     @property
     def problems(self) -> list[CorpusError]:
@@ -40,8 +49,6 @@ class Library:
             b=getattr(settings, "bm25_b", 0.75),
             min_matched_share=getattr(settings, "min_matched_share", 0.5),
         )
-        answers = AnswerEngine(corpus, analyzer, retrieval)
-        from bot.engine.quotes import QuoteBook
-
-        quotes = QuoteBook.from_corpus(corpus, people, analyzer=analyzer)
-        return cls(corpus, analyzer, answers, quotes)
+        index = load_index(corpus, analyzer, retrieval.k1, retrieval.b, getattr(settings, "index_cache_dir", None))
+        answers = AnswerEngine(corpus, analyzer, retrieval, index=index)
+        return cls(corpus, analyzer, answers, people)
