@@ -128,6 +128,12 @@ def _explain(exc: BaseException, settings) -> str | None:
 
 def run_bot(settings) -> int:
     """Run the bot until SIGINT or SIGTERM; 0 after a clean stop, 1 on a failure."""
+    # Exit 0 on KeyboardInterrupt: platforms without loop signal handlers stop that way.
+    return _drive(settings, _run, interrupted=0)
+
+
+def _drive(settings, main, interrupted: int) -> int:
+    """Prepare token and library, point discord.py at the configured endpoints, run `main`."""
     token, library, problem = _prepare(settings)
     if problem:
         return _fail(problem)
@@ -135,9 +141,9 @@ def run_bot(settings) -> int:
 
     restore = apply_settings(settings)
     try:
-        return asyncio.run(_run(settings, library, token))
-    except KeyboardInterrupt:  # platforms without loop signal handlers
-        return 0
+        return asyncio.run(main(settings, library, token))
+    except KeyboardInterrupt:
+        return interrupted
     finally:
         restore()
 
@@ -188,18 +194,7 @@ async def _close(bot, runner: asyncio.Task) -> None:
 
 def sync_commands(settings) -> int:
     """Push the slash commands to Discord now, changed or not."""
-    token, library, problem = _prepare(settings)
-    if problem:
-        return _fail(problem)
-    from bot.discord_endpoints import apply_settings
-
-    restore = apply_settings(settings)
-    try:
-        return asyncio.run(_sync(settings, library, token))
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        restore()
+    return _drive(settings, _sync, interrupted=130)
 
 
 async def _sync(settings, library, token: str) -> int:
