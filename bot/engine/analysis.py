@@ -27,7 +27,9 @@ _PUNCTUATION = str.maketrans({
     "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
 })
 
-_WORD = re.compile(r"\$?[a-z0-9]+(?:[.'][a-z0-9]+)*", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
+_POSSESSIVE = re.compile(r"'s\b")
+_WEB_NAME = re.compile(r"[a-z0-9]+\.(?:com|org|net|ai|io)")
 
 _MONTHS = ("january february march april may june july august september october "
            "november december").split()
@@ -54,23 +56,21 @@ def stop_words() -> frozenset[str]:
 def normalise(text: str) -> str:
     """Unicode-normalise, unify quotes and dashes, and strip accents."""
     text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION)
+    if text.isascii():  # most text: nothing to strip, and the slow loop below is skipped
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def split_words(text: str) -> list[str]:
     """Lower-cased words; possessives dropped, hyphenated words split."""
-    words = []
-    for match in _WORD.finditer(text.replace("-", " ")):
-        word = match.group().lower().lstrip("$")
-        if word.endswith("'s"):
-            word = word[:-2]
-        word = word.replace("'", "")
+    words = _WORD.findall(_POSSESSIVE.sub("", text.lower().replace("-", " ")))
+    for n, word in enumerate(words):
+        if "'" in word:
+            words[n] = word = word.replace("'", "")
         # "x.com" stays one word; "U.S." and "a.i." lose their dots.
-        if "." in word and not re.fullmatch(r"[a-z0-9]+(?:\.(?:com|org|net|ai|io))", word):
-            word = word.replace(".", "")
-        if word:
-            words.append(word)
+        if "." in word and not _WEB_NAME.fullmatch(word):
+            words[n] = word.replace(".", "")
     return words
 
 
@@ -79,8 +79,20 @@ class Analyzer:
         self._stemmer = Stemmer.Stemmer(language)
         self._stop = stop_words()
         self.lexicon = lexicon or Lexicon.empty()
-        self._phrases = self.lexicon.compile(self._stem_words)
-        self._longest = max((len(k) for table in self._phrases.values() for k in table), default=1)
+        tables = self.lexicon.compile(self._stem_words)
+        # One table per side, earlier kinds winning, and the longest phrase
+        # per first word: most words start no phrase, and cost one lookup.
+        self._side_tables = {}
+        for hints, kinds in ((True, ("hint", "name", "synonym", "description")),
+                             (False, ("name", "synonym", "description"))):
+            merged: dict[tuple[str, ...], tuple[str, str]] = {}
+            for kind in kinds:
+                for key, term in tables[kind].items():
+                    merged.setdefault(key, (kind, term))
+            longest: dict[str, int] = {}
+            for key in merged:
+                longest[key[0]] = max(longest.get(key[0], 0), len(key))
+            self._side_tables[hints] = (merged, longest)
 
     def _stem_words(self, text: str) -> list[str]:
         return self._stemmer.stemWords(split_words(normalise(text)))
@@ -96,18 +108,18 @@ class Analyzer:
 
     def _markers(self, text: str) -> list[str]:
         found = []
+        covered: set[int] = set()  # start offsets inside money, ages and dates
         for marker, pattern in _MARKER_PATTERNS.items():
             for match in pattern.finditer(text):
                 found.append(marker)
+                covered.update(range(*match.span()))
                 who = match.groupdict().get("who")
                 # "Musk, 52," says whose age it is: "#age@musk" lets
                 # "how old is Elon" prefer Musk's age over LeCun's.
-                found.extend(f"{marker}@{t}" for t in self._terms(who or "", hints=False)[:1])
+                if who:
+                    found.extend(f"{marker}@{t}" for t in self._terms(who, hints=False)[:1])
         # A bare number is a count unless it is already money, an age or a year.
-        spans = [m.span() for p in _MARKER_PATTERNS.values() for m in p.finditer(text)]
-        for m in _NUMBER.finditer(text):
-            if not any(start <= m.start() < end for start, end in spans):
-                found.append("#count")
+        found.extend("#count" for m in _NUMBER.finditer(text) if m.start() not in covered)
         return found
 
     def _terms(self, text: str, hints: bool) -> list[str]:
@@ -116,22 +128,27 @@ class Analyzer:
         so a question may use either."""
         raw = split_words(text)
         stems = self._stemmer.stemWords(raw)
+        starts = self._side_tables[hints][1]
+        stop = self._stop
         out: list[str] = []
-        i = 0
-        while i < len(stems):
-            kind, length, term = self._phrase_at(stems, i, hints)
-            if kind == "description":
-                # Words like "Chief AI Scientist" name a person and say what
-                # they do; the words themselves still count, so go on from here.
-                out += [term, "#role", f"#role@{term}"]
-            elif kind is not None:
-                out.append(term)
-                if kind == "synonym" and not hints:
-                    out += [s for r, s in zip(raw[i:i + length], stems[i:i + length]) if self._keeps(r)]
-                i += length
-                continue
-            if self._keeps(raw[i]):
-                out.append(stems[i])
+        i, count = 0, len(stems)
+        while i < count:
+            stem = stems[i]
+            if stem in starts:
+                kind, length, term = self._phrase_at(stems, i, hints)
+                if kind == "description":
+                    # Words like "Chief AI Scientist" name a person and say what
+                    # they do; the words themselves still count, so go on from here.
+                    out += [term, "#role", f"#role@{term}"]
+                elif kind is not None:
+                    out.append(term)
+                    if kind == "synonym" and not hints:
+                        out += [s for r, s in zip(raw[i:i + length], stems[i:i + length]) if self._keeps(r)]
+                    i += length
+                    continue
+            word = raw[i]
+            if word not in stop and (len(word) > 1 or word.isdigit()):
+                out.append(stem)
             i += 1
         return out
 
@@ -140,11 +157,9 @@ class Analyzer:
 
     def _phrase_at(self, stems: list[str], i: int, hints: bool) -> tuple[str | None, int, str]:
         """The longest phrase starting at stems[i]: (kind, length, term)."""
-        kinds = ("hint", "name", "synonym", "description") if hints else ("name", "synonym", "description")
-        for length in range(min(self._longest, len(stems) - i), 0, -1):
-            key = tuple(stems[i:i + length])
-            for kind in kinds:
-                term = self._phrases[kind].get(key)
-                if term is not None:
-                    return kind, length, term
+        merged, longest = self._side_tables[hints]
+        for length in range(min(longest.get(stems[i], 0), len(stems) - i), 0, -1):
+            found = merged.get(tuple(stems[i:i + length]))
+            if found is not None:
+                return found[0], length, found[1]
         return None, 0, ""
