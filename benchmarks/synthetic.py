@@ -117,21 +117,25 @@ def generate(directory: Path, passages: int, seed: int = SEED) -> Path:
     return directory
 
 
-def questions(count: int, seed: int = SEED) -> list[str]:
-    """Questions the way people type them: a question word and 2-6 words of the corpus's
-    vocabulary (mostly from its head, some from the tail), now and then a typo."""
+def questions(passages: list[str], count: int, seed: int = SEED) -> list[str]:
+    """Questions the way people type them: a question word and 2-5 words, mostly
+    from one passage of the corpus (people ask about what is in it), sometimes
+    drawn from the whole vocabulary (often off topic); one in seven has a typo."""
     vocab = Vocabulary(seed)
     rng = np.random.default_rng(seed)
     openers = ["who", "what did", "why did", "how old is", "when did", "what does", "how many", "is it true that"]
     out = []
     for _ in range(count):
-        words = [w.strip(".,’'\"“”") for w in vocab.draw(rng, int(rng.integers(2, 7)))]
+        n = int(rng.integers(2, 6))
+        if rng.random() < 0.8:
+            words = [w for w in re.findall(r"[A-Za-z’']{3,}", passages[int(rng.integers(len(passages)))])]
+            words = [words[i] for i in sorted(rng.choice(len(words), size=min(n, len(words)), replace=False))]
+        else:
+            words = [w.strip(".,’'\"“”") for w in vocab.draw(rng, n)]
         words = [w for w in words if w] or ["musk"]
         if rng.random() < 0.15:  # a typo: one letter doubled
             i = int(rng.integers(len(words)))
-            w = words[i]
-            if len(w) >= 4:
-                j = int(rng.integers(len(w)))
-                words[i] = w[:j] + w[j] + w[j:]
+            j = int(rng.integers(len(words[i])))
+            words[i] = words[i][:j] + words[i][j] + words[i][j:]
         out.append(f"{openers[int(rng.integers(len(openers)))]} {' '.join(words)}?")
     return out

@@ -14,7 +14,7 @@ import numpy as np
 from bot.engine.analysis import Analyzer
 from bot.engine.answers import Answer, Result
 from bot.engine.corpus import Corpus, Passage
-from bot.engine.index import PassageIndex, passage_document, ranking
+from bot.engine.index import PassageIndex, analyse_passage, ranking
 from bot.engine.sentences import split_sentences
 
 
@@ -38,8 +38,8 @@ class AnswerEngine:
         self.settings = settings or RetrievalSettings()
         self.passages: list[Passage] = corpus.passages
         if index is None:
-            documents = [analyzer.tokens(passage_document(p)) for p in self.passages]
-            index = PassageIndex(documents, k1=self.settings.k1, b=self.settings.b)
+            documents, sentences = zip(*(analyse_passage(analyzer, p) for p in self.passages))
+            index = PassageIndex(documents, k1=self.settings.k1, b=self.settings.b, sentences=sentences)
         self.index = index
         # Bounded, as a big corpus would otherwise end up analysed twice in memory.
         self._sentences = lru_cache(maxsize=4096)(self._analyse_sentences)
@@ -80,8 +80,9 @@ class AnswerEngine:
         results: list[Result] = []
         folded: set[int] = set()
         # Reports of the same fact share the question's terms, so they are among the best matches.
-        rivals = sorted(islice(ranking(scores), self.settings.corroboration_candidates))
-        for doc in chain([first], ranked):
+        leaders = [first, *islice(ranked, self.settings.corroboration_candidates - 1)]
+        rivals = sorted(leaders)
+        for doc in chain(leaders, ranked):
             if len(results) == top_k:
                 break
             if doc in folded:
@@ -113,31 +114,37 @@ class AnswerEngine:
 
     # -- the passage ---------------------------------------------------------
 
-    def _analyse_sentences(self, doc: int) -> list[tuple[str, set[str]]]:
-        return [(s, set(self.analyzer.tokens(s))) for s in split_sentences(self.passages[doc].text)]
+    def _analyse_sentences(self, doc: int) -> list[tuple[set[str], float]]:
+        """The terms of each of the passage's sentences, and their total weight."""
+        # The index analysed every sentence already, unless it was built without them.
+        terms = self.index.sentence_terms(doc)
+        if terms is None:
+            terms = [self.analyzer.tokens(s) for s in split_sentences(self.passages[doc].text)]
+        return [(tokens, self._weight(tokens)) for tokens in map(set, terms)]
+
+    def _weight(self, terms: set[str]) -> float:
+        return self.index.weight(terms)
 
     def best_sentence(self, doc: int, terms: list[str]) -> str:
-        sentences = self._sentences(doc)
-        weight = [sum(self.index.idf(t) for t in terms if t in tokens) for _, tokens in sentences]
-        return sentences[int(np.argmax(weight))][0]
+        weight = [sum(self.index.idf(t) for t in terms if t in tokens) for tokens, _ in self._sentences(doc)]
+        return split_sentences(self.passages[doc].text)[int(np.argmax(weight))]
 
     def _corroborating(self, doc: int, best: str, rivals: list[int]) -> list[int]:
-        """Passages of other articles, among `rivals`, with a sentence reporting the same fact as `best`."""
+        """Passages of other articles, among `rivals`, with a sentence reporting the same fact as
+        `best`: the two sentences share at least corroboration_overlap of the lighter one's weight."""
         article = self.passages[doc].article
-        best_tokens = set(self.analyzer.tokens(best))
+        best_terms, best_weight = self._sentences(doc)[split_sentences(self.passages[doc].text).index(best)]
         twins = []
         for other in rivals:
             if self.passages[other].article is article:
                 continue
-            if any(self._overlap(best_tokens, tokens) >= self.settings.corroboration_overlap
-                   for _, tokens in self._sentences(other)):
-                twins.append(other)
+            for terms, weight in self._sentences(other):
+                shared, lighter = best_terms & terms, min(best_weight, weight)
+                overlap = self._weight(shared) / lighter if shared and lighter else 0.0
+                if overlap >= self.settings.corroboration_overlap:
+                    twins.append(other)
+                    break
         return twins
-
-    def _overlap(self, a: set[str], b: set[str]) -> float:
-        shared = sum(self.index.idf(t) for t in a & b)
-        lighter = min(sum(self.index.idf(t) for t in a), sum(self.index.idf(t) for t in b))
-        return shared / lighter if lighter else 0.0
 
 
 class Spellings:
@@ -155,7 +162,8 @@ class Spellings:
         self.lengths = np.array([len(w) for w in self.words], dtype=np.int64)
         rows = np.repeat(np.arange(len(self.words)), self.lengths)
         cells = rows * 27 + self._letters("".join(self.words))
-        self.counts = np.bincount(cells, minlength=len(self.words) * 27).reshape(-1, 27).astype(np.uint16)
+        # One row per letter, so the rows for a word's letters are contiguous.
+        self.counts = np.bincount(cells, minlength=len(self.words) * 27).reshape(-1, 27).T.astype(np.uint16)
 
     @staticmethod
     def _letters(text: str) -> np.ndarray:
@@ -168,8 +176,10 @@ class Spellings:
         # Lengths whose ratio 2 * min / (sum) can reach the cutoff, loosely rounded.
         lo = self.lengths.searchsorted(math.floor(len(word) * cutoff / (2 - cutoff)))
         hi = self.lengths.searchsorted(math.ceil(len(word) * (2 - cutoff) / cutoff), side="right")
-        own = np.bincount(self._letters(word), minlength=27).astype(np.uint16)
-        shared = np.minimum(self.counts[lo:hi], own).sum(axis=1)
+        own = np.bincount(self._letters(word), minlength=27)
+        shared = np.zeros(hi - lo, dtype=np.int64)
+        for letter in np.flatnonzero(own):
+            shared += np.minimum(self.counts[letter, lo:hi], own[letter])
         possible = np.flatnonzero(2.0 * shared / (self.lengths[lo:hi] + len(word)) >= cutoff) + lo
         close = difflib.get_close_matches(word, [self.words[i] for i in possible], n=1, cutoff=cutoff)
         return close[0] if close else None

@@ -8,63 +8,104 @@ still falls as a term gets commoner.  `LuceneBM25` is rank-bm25 with that idf,
 and it stays the reference: tests check that `PassageIndex` gives its scores.
 
 rank-bm25 scores a question by visiting every passage for every term, in
-Python (~200 ms a question at 100,000 passages).  `PassageIndex` keeps, for
-each term, the passages that hold it and the term's BM25 weight in each,
-computed once with rank-bm25's own formula; a question then adds up a few
-slices of one array.  Everything is a read-only NumPy array, so any number of
-threads may read an index at once.
+Python (~70 ms a question at 100,000 passages, see benchmarks/RESULTS.md).
+`PassageIndex` keeps, for each term, the passages that hold it and the
+term's BM25 weight in each, computed once with rank-bm25's own formula; a
+question then adds up a few slices of one array (~0.2 ms).  It also keeps
+each sentence's terms, so that answers need not analyse passages again.
+Everything is read-only after construction, so any number of threads may
+read an index at once.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import chain
 from typing import Iterable, Iterator, Sequence
 
 import numpy as np
+
+from bot.engine.sentences import split_sentences
 
 
 def lucene_idf(n_docs: int, doc_freq: int) -> float:
     return math.log(1.0 + (n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
 
 
-def passage_document(passage) -> str:
-    """The text indexed for a passage: its article's title and section heading help it match."""
-    return f"{passage.context}\n{passage.text}"
+def analyse_passage(analyzer, passage) -> tuple[list[str], list[list[str]]]:
+    """A passage's terms for the index, and the terms of each of its sentences.
+
+    The passage's terms are its sentences' plus its article title's and
+    section heading's, which help it match.  Analysing sentence by sentence
+    lets an answer pick its best sentence and find corroborating reports
+    without analysing any passage again at question time."""
+    sentences = [analyzer.tokens(s) for s in split_sentences(passage.text)]
+    return analyzer.tokens(passage.context) + [t for terms in sentences for t in terms], sentences
 
 
 @dataclass(frozen=True)
 class Postings:
-    """Term frequencies by term, as plain arrays; what the on-disk cache stores.
+    """The index as plain arrays: what the on-disk cache stores.
 
     The passages holding terms[t] are docs[offsets[t]:offsets[t + 1]], in
-    ascending order, with the term's count in each at the same place in freqs."""
+    ascending order, with the term's count in each at the same place in freqs.
+    When sentences are known, passage p's sentences are numbers
+    sentences[p] to sentences[p + 1] - 1, and sentence s's distinct terms (as
+    numbers into terms, in order of appearance) are
+    sentence_terms[sentence_offsets[s]:sentence_offsets[s + 1]]."""
     terms: list[str]
     offsets: np.ndarray  # int64, len(terms) + 1
     docs: np.ndarray     # int32
     freqs: np.ndarray    # int32
     lengths: np.ndarray  # int32, tokens in each passage
+    sentences: np.ndarray | None = None         # int64, passages + 1
+    sentence_offsets: np.ndarray | None = None  # int64, sentences + 1
+    sentence_terms: np.ndarray | None = None    # int32
 
     @classmethod
-    def build(cls, documents: Sequence[Sequence[str]]) -> "Postings":
-        ids: dict[str, int] = {}
-        token_ids = np.fromiter((ids.setdefault(t, len(ids)) for d in documents for t in d), dtype=np.int64)
-        lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
+    def build(cls, documents: Sequence[Sequence[str]],
+              sentences: Sequence[Sequence[Sequence[str]]] | None = None) -> "Postings":
+        # Terms are numbered in order of first appearance (map and chain keep the loops in C).
+        ids = {term: i for i, term in enumerate(dict.fromkeys(chain.from_iterable(documents)))}
+        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+        token_ids = np.fromiter(map(ids.__getitem__, chain.from_iterable(documents)), dtype=np.int64,
+                                count=int(lengths.sum()))
         token_docs = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
         # One sort of (term, passage) pairs gives every posting list, already in passage order.
         pairs, freqs = np.unique(token_ids * len(documents) + token_docs, return_counts=True)
         offsets = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(np.bincount(pairs // len(documents), minlength=len(ids)), out=offsets[1:])
-        return cls(list(ids), offsets, (pairs % len(documents)).astype(np.int32),
-                   freqs.astype(np.int32), lengths.astype(np.int32))
+        postings = cls(list(ids), offsets, (pairs % len(documents)).astype(np.int32),
+                       freqs.astype(np.int32), lengths.astype(np.int32))
+        if sentences is None:
+            return postings
+        return replace(postings, **_sentence_arrays(ids, sentences))
+
+
+def _sentence_arrays(ids: dict[str, int], sentences: Sequence[Sequence[Sequence[str]]]) -> dict:
+    """Postings' sentence fields: each sentence's distinct term numbers, in order of first appearance."""
+    per_passage = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+    sizes = np.fromiter(map(len, chain.from_iterable(sentences)), dtype=np.int64)
+    # A sentence's terms are terms of its passage, so they have numbers already.
+    term_ids = np.fromiter(map(ids.__getitem__, chain.from_iterable(chain.from_iterable(sentences))),
+                           dtype=np.int64, count=int(sizes.sum()))
+    owner = np.repeat(np.arange(len(sizes)), sizes)
+    _, first = np.unique(owner * max(len(ids), 1) + term_ids, return_index=True)
+    first.sort()
+    return {"sentences": np.concatenate([[0], np.cumsum(per_passage)]),
+            "sentence_offsets": np.concatenate([[0], np.cumsum(np.bincount(owner[first], minlength=len(sizes)))]),
+            "sentence_terms": term_ids[first].astype(np.int32)}
 
 
 class PassageIndex:
     """Scores passages for a bag of query terms, exactly as LuceneBM25.get_scores does."""
 
-    def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75,
+                 sentences: Sequence[Sequence[Sequence[str]]] | None = None) -> None:
+        """`sentences`, if given, holds each passage's sentences' terms, for sentence_terms()."""
         if not documents:
             raise ValueError("cannot index an empty corpus")
-        self._load(Postings.build(documents), k1, b)
+        self._load(Postings.build(documents, sentences), k1, b)
 
     @classmethod
     def from_postings(cls, postings: Postings, k1: float = 1.2, b: float = 0.75) -> "PassageIndex":
@@ -77,8 +118,10 @@ class PassageIndex:
     def _load(self, p: Postings, k1: float, b: float) -> None:
         self.size = n = len(p.lengths)
         self.k1, self.b = k1, b
+        self._terms = p.terms
         self._ids = dict(zip(p.terms, range(len(p.terms))))
         self._offsets, self._docs = p.offsets, p.docs
+        self._sentences = (p.sentences, p.sentence_offsets, p.sentence_terms)
         doc_freq = np.diff(p.offsets)
         # Terms share a few thousand document frequencies: one math.log for each, as rank-bm25 has it.
         dfs, which = np.unique(doc_freq, return_inverse=True)
@@ -86,19 +129,28 @@ class PassageIndex:
         # rank-bm25's weight of a term in a passage, computed with its operations
         # in its order, so that scores add up to exactly what it gets:
         #   idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))
-        avgdl = int(p.lengths.sum(dtype=np.int64)) / n
+        avgdl = max(int(p.lengths.sum(dtype=np.int64)), 1) / n  # (no tokens at all: nothing to weigh)
         weights = (k1 * (1 - b + b * p.lengths.astype(np.int64) / avgdl))[p.docs]
         weights += p.freqs
         np.divide(p.freqs * (k1 + 1), weights, out=weights)
         weights *= np.repeat(self._idf, doc_freq)
         self._weights = weights
-        for array in (self._offsets, self._docs, self._idf, self._weights):
-            array.flags.writeable = False
+        self._idf_of = dict(zip(p.terms, self._idf.tolist()))  # plain floats: idf() is called a lot
+        for array in (self._offsets, self._docs, self._idf, self._weights, *self._sentences):
+            if array is not None:
+                array.flags.writeable = False
 
     def idf(self, term: str) -> float:
         """A term's idf; one no passage holds weighs as much as the rarest possible."""
-        i = self._ids.get(term)
-        return float(self._idf[i]) if i is not None else lucene_idf(self.size, 0)
+        idf = self._idf_of.get(term)
+        return idf if idf is not None else lucene_idf(self.size, 0)
+
+    def weight(self, terms: Iterable[str]) -> float:
+        """The idfs of some terms added up: sum(idf(t) for t in terms), faster."""
+        try:
+            return sum(map(self._idf_of.__getitem__, terms))
+        except KeyError:
+            return sum(map(self.idf, terms))
 
     def __contains__(self, term: str) -> bool:
         return term in self._ids
@@ -119,6 +171,15 @@ class PassageIndex:
                 span = self._span(term)
                 scores[self._docs[span]] += self._weights[span]
         return scores
+
+    def sentence_terms(self, doc: int) -> list[list[str]] | None:
+        """Each sentence's distinct terms, in order of appearance; None if the index was built without."""
+        sentences, offsets, terms = self._sentences
+        if sentences is None:
+            return None
+        bounds = offsets[sentences[doc]:sentences[doc + 1] + 1].tolist()
+        names = list(map(self._terms.__getitem__, terms[bounds[0]:bounds[-1]].tolist()))
+        return [names[start - bounds[0]:end - bounds[0]] for start, end in zip(bounds, bounds[1:])]
 
     def holds(self, doc: int, term: str) -> bool:
         if term not in self._ids:

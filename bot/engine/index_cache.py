@@ -1,14 +1,16 @@
 """The passage index on disk, so that a restart with an unchanged corpus skips
-analysing and indexing it (analysis is ~95% of building an index).
+analysing and indexing it (analysis is most of a first load: ~20 s of ~27 s at
+100,000 passages, where reading the cache back takes ~0.3 s; see benchmarks/).
 
 Each corpus folder gets one NumPy .npz file (read with allow_pickle=False:
-plain arrays, no pickle), holding the postings and the key they were built
-for: a hash of the articles, of how they are analysed (synonyms and people
-tables, stop words, the analyser's source) and of CACHE_VERSION.  A file
-with another key is stale; one that cannot be read (zip CRC-32 mismatch,
-truncation) or whose arrays do not fit together is corrupt.  Either is
-logged, rebuilt and replaced, never trusted.  A file is written aside and
-renamed into place, so readers never see half of one.
+plain arrays, no pickle), holding the postings, each sentence's terms and the
+key they were built for: a hash of the articles, of how they are analysed
+(synonyms and people tables, stop words, the source of the analyser and of
+the sentence splitter) and of CACHE_VERSION.  A file with another key is
+stale; one that cannot be read (zip CRC-32 mismatch, truncation) or whose
+arrays do not fit together is corrupt.  Either is logged, rebuilt and
+replaced, never trusted.  A file is written aside and renamed into place, so
+readers never see half of one.
 
 The file lives in settings.index_cache_dir if set, else in `.feudbot-cache/`
 inside the corpus folder, else (the folder is read-only) in ~/.cache/feudbot.
@@ -25,17 +27,18 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.engine import analysis, lexicon
+from bot.engine import analysis, lexicon, sentences
 from bot.engine.analysis import Analyzer
 from bot.engine.corpus import Corpus
-from bot.engine.index import PassageIndex, Postings, passage_document
+from bot.engine.index import PassageIndex, Postings, analyse_passage
 
 log = logging.getLogger(__name__)
 
 # Bump when the postings, or what is indexed for a passage, change.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CACHE_FOLDER = ".feudbot-cache"
-_ARRAYS = {"offsets": np.int64, "docs": np.int32, "freqs": np.int32, "lengths": np.int32}
+_ARRAYS = {"offsets": np.int64, "docs": np.int32, "freqs": np.int32, "lengths": np.int32,
+           "sentences": np.int64, "sentence_offsets": np.int64, "sentence_terms": np.int32}
 
 
 class CorruptCache(Exception):
@@ -62,7 +65,8 @@ def cached_postings(corpus: Corpus, analyzer: Analyzer, cache_dir: Path | str | 
             return read_postings(path, key, len(passages))
         except CorruptCache as problem:
             log.warning("index cache %s %s; rebuilding the index", path, problem)
-    postings = Postings.build([analyzer.tokens(passage_document(p)) for p in passages])
+    documents, sentence_terms = zip(*(analyse_passage(analyzer, p) for p in passages))
+    postings = Postings.build(documents, sentence_terms)
     for place in places:
         if write_postings(place / name, key, postings):
             break
@@ -78,10 +82,10 @@ def cache_key(corpus: Corpus, analyzer: Analyzer) -> str:
         "lexicon": asdict(analyzer.lexicon),
         "stop_words": sorted(analysis.stop_words()),
         # The analyser's code: its owners need not remember to bump CACHE_VERSION.
-        "code": [_source_hash(module) for module in (analysis, lexicon)],
+        "code": [_source_hash(module) for module in (analysis, lexicon, sentences)],
     }
     digest = hashlib.sha256(f"feudbot index v{CACHE_VERSION}\0{corpus.fingerprint()}\0".encode())
-    digest.update(json.dumps(analysis_settings, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(json.dumps(analysis_settings, sort_keys=True, ensure_ascii=False, default=repr).encode())
     return digest.hexdigest()
 
 
@@ -138,6 +142,14 @@ def _misfit(p: Postings, passages: int) -> str | None:
         return "posting orders"
     if (len(p.freqs) and p.freqs.min() < 1) or p.freqs.sum(dtype=np.int64) != p.lengths.sum(dtype=np.int64):
         return "term frequencies"
+    if (len(p.sentences) != passages + 1 or p.sentences[0] != 0 or np.any(np.diff(p.sentences) < 0)
+            or p.sentences[-1] != len(p.sentence_offsets) - 1):
+        return "sentence counts"
+    if (p.sentence_offsets[0] != 0 or np.any(np.diff(p.sentence_offsets) < 0)
+            or p.sentence_offsets[-1] != len(p.sentence_terms)):
+        return "sentence offsets"
+    if len(p.sentence_terms) and (p.sentence_terms.min() < 0 or p.sentence_terms.max() >= len(p.terms)):
+        return "sentence terms"
     return None
 
 
