@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +43,7 @@ class Citation:
         return f"{self.source} — {self.title}, ¶{self.paragraph}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     article: "Article" = field(repr=False, compare=False)
     paragraph: int  # 1-based, counting paragraphs only (not headings)
@@ -68,6 +70,8 @@ class Article:
     author: str | None = None
     published: str | None = None
     passages: list[Passage] = field(default_factory=list)
+    # sha256 of the file's bytes, so caches can key on content without re-reading it.
+    digest: str = ""
 
     @property
     def slug(self) -> str:
@@ -88,14 +92,14 @@ class Corpus:
         """Hash of every article's content, for keying caches."""
         digest = hashlib.sha256()
         for article in self.articles:
-            digest.update(article.path.name.encode())
-            digest.update(article.path.read_bytes())
+            digest.update(f"{article.path.name}\0{article.digest}\0".encode())
         return digest.hexdigest()
 
 
 def parse_article(path: Path) -> Article:
     try:
-        raw = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        raw = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CorpusError(path, f"cannot read file ({exc.__class__.__name__})") from None
     if not raw.lstrip("\ufeff").startswith("---"):
@@ -118,18 +122,24 @@ def parse_article(path: Path) -> Article:
     for name in ("url", "author", "published"):
         value = meta.get(name)
         optional[name] = None if value in (None, "") else str(value).strip()
-    article = Article(path=path, title=meta["title"].strip(), source=meta["source"].strip(), **optional)
+    article = Article(path=path, title=meta["title"].strip(), source=meta["source"].strip(), **optional,
+                      digest=hashlib.sha256(data).hexdigest())
     article.passages.extend(_split_passages(article, post.content))
     if not article.passages:
         raise CorpusError(path, "no paragraphs after the front matter")
     return article
 
 
+_BLANK_LINE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+
+
 def _split_passages(article: Article, body: str) -> list[Passage]:
     passages: list[Passage] = []
     heading: str | None = None
-    for block in body.replace("\r\n", "\n").split("\n\n"):
-        text = " ".join(line.strip() for line in block.strip().splitlines())
+    for block in _BLANK_LINE.split(body.replace("\r\n", "\n")):
+        block = block.strip()
+        # A paragraph wrapped over several lines reads as one line.
+        text = " ".join(line.strip() for line in block.splitlines()) if "\n" in block else block
         if not text:
             continue
         if text.startswith("#"):
@@ -140,7 +150,11 @@ def _split_passages(article: Article, body: str) -> list[Passage]:
 
 
 def article_paths(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*.md") if p.is_file() and not p.name.startswith("."))
+    # scandir knows each entry's type without a stat call per file.
+    with os.scandir(directory) as entries:
+        names = [e.name for e in entries
+                 if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file()]
+    return [directory / name for name in sorted(names)]
 
 
 def load_corpus(directory: Path | str) -> Corpus:

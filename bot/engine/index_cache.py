@@ -20,8 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
@@ -29,6 +27,7 @@ import numpy as np
 
 from bot.engine import analysis, lexicon, sentences
 from bot.engine.analysis import Analyzer
+from bot.engine.cache_files import cache_name, cache_places, write_npz
 from bot.engine.corpus import Corpus
 from bot.engine.index import PassageIndex, Postings, analyse_passage
 
@@ -36,7 +35,6 @@ log = logging.getLogger(__name__)
 
 # Bump when the postings, or what is indexed for a passage, change.
 CACHE_VERSION = 2
-CACHE_FOLDER = ".feudbot-cache"
 _ARRAYS = {"offsets": np.int64, "docs": np.int32, "freqs": np.int32, "lengths": np.int32,
            "sentences": np.int64, "sentence_offsets": np.int64, "sentence_terms": np.int32}
 
@@ -55,7 +53,7 @@ def load_index(corpus: Corpus, analyzer: Analyzer, k1: float = 1.2, b: float = 0
 def cached_postings(corpus: Corpus, analyzer: Analyzer, cache_dir: Path | str | None = None) -> Postings:
     key = cache_key(corpus, analyzer)
     passages = corpus.passages
-    name = "index-" + hashlib.sha256(str(corpus.directory.resolve()).encode()).hexdigest()[:16] + ".npz"
+    name = cache_name("index", corpus.directory)
     places = cache_places(corpus.directory, cache_dir)
     for place in places:
         path = place / name
@@ -87,16 +85,6 @@ def cache_key(corpus: Corpus, analyzer: Analyzer) -> str:
     digest = hashlib.sha256(f"feudbot index v{CACHE_VERSION}\0{corpus.fingerprint()}\0".encode())
     digest.update(json.dumps(analysis_settings, sort_keys=True, ensure_ascii=False, default=repr).encode())
     return digest.hexdigest()
-
-
-def cache_places(corpus_dir: Path, configured: Path | str | None = None) -> list[Path]:
-    """Where the cache may be, in order of preference."""
-    places = [Path(configured) if configured else Path(corpus_dir) / CACHE_FOLDER]
-    try:
-        user_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "feudbot"
-    except RuntimeError:  # no home folder
-        return places
-    return places if user_cache in places else places + [user_cache]
 
 
 def read_postings(path: Path, key: str, passages: int) -> Postings:
@@ -162,21 +150,7 @@ def write_postings(path: Path, key: str, postings: Postings) -> bool:
     arrays = {name: np.ascontiguousarray(getattr(postings, name), dtype=dtype) for name, dtype in _ARRAYS.items()}
     arrays["key"] = np.frombuffer(key.encode("ascii"), dtype=np.uint8)
     arrays["terms"] = np.frombuffer(terms.encode("utf-8"), dtype=np.uint8)
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name + ".", suffix=".tmp",
-                                         delete=False) as handle:
-            temporary = handle.name
-            np.savez(handle, **arrays)
-        os.chmod(temporary, 0o644)  # as readable as an ordinary file, not mkstemp's 0600
-        os.replace(temporary, path)
-        return True
-    except OSError as exc:
-        log.info("cannot write the index cache %s: %s", path, exc)
-        if temporary:
-            Path(temporary).unlink(missing_ok=True)
-        return False
+    return write_npz(path, arrays, "index")
 
 
 def _source_hash(module) -> str:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from bot.engine.analysis import Analyzer
 from bot.engine.answering import AnswerEngine, RetrievalSettings
-from bot.engine.corpus import Corpus, CorpusError, load_corpus
+from bot.engine.corpus import Corpus, CorpusError
+from bot.engine.corpus_cache import load_corpus_cached
 from bot.engine.index_cache import load_index
 from bot.engine.lexicon import Lexicon
 from bot.engine.people import People, load_people
@@ -38,7 +39,7 @@ class Library:
     @classmethod
     def load(cls, corpus_dir: Path | str, settings=None) -> "Library":
         """Load a corpus folder; raises CorpusError when nothing usable is there."""
-        corpus = load_corpus(corpus_dir)
+        corpus = load_corpus_cached(corpus_dir, getattr(settings, "index_cache_dir", None))
         if not corpus.articles:
             reason = "no usable articles" if corpus.problems else "no articles (*.md files)"
             raise CorpusError(corpus.directory, reason)

@@ -13,7 +13,8 @@ from bot.engine import index_cache
 from bot.engine.analysis import Analyzer
 from bot.engine.corpus import load_corpus
 from bot.engine.index import PassageIndex, Postings, analyse_passage
-from bot.engine.index_cache import CACHE_FOLDER, cache_key, load_index
+from bot.engine.cache_files import CACHE_FOLDER
+from bot.engine.index_cache import cache_key, load_index
 from bot.engine.lexicon import Lexicon
 from bot.engine.people import load_people
 
