@@ -154,7 +154,7 @@ def _timing_hooks() -> dict:
                 spent[label] += time.perf_counter() - started
         setattr(owner, name, timed)
 
-    patch(library, "load_corpus", "parse_s")
+    patch(library, "load_corpus_cached", "parse_s")
     patch(index_cache, "cache_key", "cache_key_s")
     patch(Analyzer, "tokens", "analysis_s")
     patch(Postings, "build", "postings_s")

@@ -128,7 +128,7 @@ def write_report(results: dict, path: Path) -> None:
         "`Library.load` in a fresh process (imports not included), cold (empty index cache) and warm.",
         "",
         "| passages | articles | terms | postings | cold load (s) | parse | analysis | postings build | cache write "
-        "| warm load (s) | parse | cache key | cache read | index setup | first ask (s) | restart, new process (s) |",
+        "| warm load (s) | parse | cache key | cache read | index setup | first ask (s) | restart to first answer, new process (s) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size in sizes:
@@ -184,9 +184,9 @@ NOTES = """## How it was measured
 - Latencies: 5 warm-up questions, then each question timed alone with perf_counter.
 - The machine is shared (2 cores), so single figures move by some 10-20% between runs.
 - Where a first load goes: analysing the passages (bot/engine/analysis.py), then splitting
-  sentences and building postings.  Where a restart goes: the step table above; reading
-  the articles (bot/engine/corpus.py: python-frontmatter and paragraph splitting) is most of
-  it, then imports (~0.2 s), then the index cache (key, read, set-up).
+  sentences and building postings.  Where a restart goes: the step table above; the parsed
+  articles come back from the corpus cache (bot/engine/corpus_cache.py), then the index
+  cache (key, read, set-up), plus imports (~0.2 s).
 """
 
 

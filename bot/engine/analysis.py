@@ -31,19 +31,20 @@ _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 _POSSESSIVE = re.compile(r"'s\b")
 _WEB_NAME = re.compile(r"[a-z0-9]+\.(?:com|org|net|ai|io)")
 
-_MONTHS = ("january february march april may june july august september october "
-           "november december").split()
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+# Capitalised, as news writes them: "may" the verb is no date.
+_MONTHS = ("January February March April May June July August September October "
+           "November December").split()
+_WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 
 # Markers are written with '#', which the word pattern never yields, so they
-# cannot collide with a real word.
-_MARKER_PATTERNS = {
-    "#money": re.compile(r"\$\s?\d[\d,.]*|\b\d[\d,.]*\s*(?:dollars|usd|euros)\b", re.I),
-    "#age": re.compile(r"\b(?P<who>[A-Z][\w'-]+), (?:1[0-9]|[2-9][0-9]|10[0-9]),|\b\d{1,3}-year-old\b|\baged \d{1,3}\b"),
-    "#date": re.compile(
-        r"\b(?:%s)\b|\b(?:%s)\b|\b(?:1[89]|20)\d\d\b" % ("|".join(_MONTHS), "|".join(_WEEKDAYS)), re.I),
-}
-_NUMBER = re.compile(r"(?<![\w$.,])\d[\d,]*(?:\.\d+)?(?![\w$])")
+# cannot collide with a real word.  One pattern finds them all in one pass;
+# its matches never overlap, so a number inside an amount, an age or a year is
+# not counted again, and "Musk, 52," names whose age it is.
+_MARKERS = re.compile(
+    r"(?P<money>\$\s?\d[\d,.]*|\b\d[\d,.]*\s*(?:dollars|USD|euros)\b)"
+    r"|(?P<age>\b(?P<who>[A-Z][\w'-]+), (?:1[0-9]|[2-9][0-9]|10[0-9]),|\b\d{1,3}-year-old\b|\baged \d{1,3}\b)"
+    r"|(?P<date>\b(?:%s|%s)\b|\b(?:1[89]|20)\d\d\b)"
+    r"|(?P<count>(?<![\w$.,])\d[\d,]*(?:\.\d+)?(?![\w$]))" % ("|".join(_MONTHS), "|".join(_WEEKDAYS)))
 
 
 @lru_cache(maxsize=1)
@@ -108,18 +109,12 @@ class Analyzer:
 
     def _markers(self, text: str) -> list[str]:
         found = []
-        covered: set[int] = set()  # start offsets inside money, ages and dates
-        for marker, pattern in _MARKER_PATTERNS.items():
-            for match in pattern.finditer(text):
-                found.append(marker)
-                covered.update(range(*match.span()))
-                who = match.groupdict().get("who")
-                # "Musk, 52," says whose age it is: "#age@musk" lets
-                # "how old is Elon" prefer Musk's age over LeCun's.
-                if who:
-                    found.extend(f"{marker}@{t}" for t in self._terms(who, hints=False)[:1])
-        # A bare number is a count unless it is already money, an age or a year.
-        found.extend("#count" for m in _NUMBER.finditer(text) if m.start() not in covered)
+        for match in _MARKERS.finditer(text):
+            marker = "#" + match.lastgroup if match.lastgroup != "who" else "#age"
+            found.append(marker)
+            who = match.group("who")
+            if who:  # "how old is Elon" prefers Musk's age over LeCun's
+                found.extend(f"{marker}@{t}" for t in self._terms(who, hints=False)[:1])
         return found
 
     def _terms(self, text: str, hints: bool) -> list[str]:
