@@ -1,12 +1,15 @@
 """The Discord client: intents, extensions, and syncing slash commands only when they change."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import discord
 from discord.ext import commands
@@ -16,6 +19,7 @@ from bot.exts.cooldown import QuestionLimiter
 from bot.exts.pager import AnswerStore
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SYNC_FILE = "command-sync.json"
 
@@ -72,6 +76,18 @@ class FeudBot(commands.Bot):
         self.sync_state_dir = sync_state_dir or state_dir(settings)
         self.force_sync = force_sync
         self.sync_report: SyncReport | None = None
+        # One worker: retrieval is CPU work that holds the GIL, so more threads
+        # would only take turns with the event loop and slow every
+        # acknowledgement under a burst; one queue keeps the loop responsive.
+        self._retrieval = ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrieval")
+
+    async def off_loop(self, function: Callable[..., T], *args) -> T:
+        """Run engine work (retrieval, quote search) away from the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(self._retrieval, function, *args)
+
+    async def close(self) -> None:
+        await super().close()
+        self._retrieval.shutdown(wait=False, cancel_futures=True)
 
     async def setup_hook(self) -> None:
         for name in extension_names():

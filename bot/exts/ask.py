@@ -1,7 +1,6 @@
 """Questions: /ask, mentions, direct messages and the ASK_CHANNEL_IDS channels."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 
@@ -37,7 +36,7 @@ class Ask(commands.Cog):
         # BM25 and sentence scoring are CPU work; off the event loop, the
         # gateway heartbeat and other users' acknowledgements keep flowing.
         library = self.bot.library  # read once: a corpus reload may swap it meanwhile
-        return await asyncio.to_thread(library.answers.ask, question, self.bot.settings.top_k)
+        return await self.bot.off_loop(library.answers.ask, question, self.bot.settings.top_k)
 
     def render(self, answer: Answer, asker_id: int) -> dict:
         """Message arguments for an answer: an embed, and buttons when there is anything to page."""

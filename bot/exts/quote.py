@@ -1,7 +1,6 @@
 """/quote speaker: about: — exact quotes from the articles, with who said them."""
 from __future__ import annotations
 
-import asyncio
 import random
 
 import discord
@@ -51,7 +50,7 @@ class Quotes(commands.Cog):
                 await tell(interaction, f"I have no quotes from “{escape(truncate(speaker, 100))}”. "
                                         f"People quoted in my articles: {known}.")
                 return
-        found, chosen = await within_deadline(interaction, asyncio.to_thread(pick, book, canonical, about))
+        found, chosen = await within_deadline(interaction, self.bot.off_loop(pick, book, canonical, about))
         if not chosen:
             who = escape(canonical) if canonical else "anyone"
             topic = f" about “{escape(truncate(about, 100))}”" if about else ""

@@ -29,11 +29,20 @@ def seconds_since(interaction: discord.Interaction) -> float:
     return max(0.0, (discord.utils.utcnow() - interaction.created_at).total_seconds())
 
 
+# Interactions whose work is under way.  Under a burst the work queues up
+# behind the others', so the budget shrinks with the queue: each waits less
+# before deferring, and acknowledgements are not stuck behind the queue.
+_pending = 0
+
+
 async def within_deadline(interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = False,
                           budget: float = BUDGET) -> T:
     """The result of `work`, deferring the interaction first if the work overruns its budget."""
+    global _pending
     task = asyncio.ensure_future(work)
-    wait = max(0.0, min(budget, ACK_DEADLINE - SAFETY - seconds_since(interaction)))
+    wait = max(0.0, min(budget / (1 + _pending), ACK_DEADLINE - SAFETY - seconds_since(interaction)))
+    _pending += 1
+    task.add_done_callback(_finished)
     try:
         done, _ = await asyncio.wait({task}, timeout=wait)
         if not done and not interaction.response.is_done():
@@ -42,6 +51,11 @@ async def within_deadline(interaction: discord.Interaction, work: Awaitable[T], 
     except BaseException:
         task.cancel()
         raise
+
+
+def _finished(_task: asyncio.Future) -> None:
+    global _pending
+    _pending -= 1
 
 
 async def send(interaction: discord.Interaction, *, ephemeral: bool = False, **kwargs) -> None:

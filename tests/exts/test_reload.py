@@ -29,7 +29,9 @@ def add_fenwick(corpus) -> None:
 @pytest.fixture
 def bot(corpus_copy):
     """Just what the Ask cog and the reloader read from the real bot."""
-    return SimpleNamespace(library=Library.load(corpus_copy), settings=SimpleNamespace(top_k=3))
+    # Several threads, not FeudBot's one: swaps must be safe under real concurrency.
+    return SimpleNamespace(library=Library.load(corpus_copy), settings=SimpleNamespace(top_k=3),
+                           off_loop=lambda function, *args: asyncio.to_thread(function, *args))
 
 
 def cites_fenwick(answer) -> bool:
