@@ -171,12 +171,17 @@ async def _run(settings, library, token: str) -> int:
         try:
             runner.result()
         except Exception as exc:
-            explanation = _explain(exc, settings)
-            if explanation is None:
-                log.error("The bot stopped after an unexpected error", exc_info=exc)
-                return 1
-            return _fail(explanation)
+            return _failure(exc, settings, "The bot stopped after an unexpected error")
     return 0
+
+
+def _failure(exc: Exception, settings, what: str) -> int:
+    """Exit code 1: a one-line reason for failures with a known cause, else the traceback to the log."""
+    explanation = _explain(exc, settings)
+    if explanation is None:
+        log.error(what, exc_info=exc)
+        return 1
+    return _fail(explanation)
 
 
 async def _close(bot, runner: asyncio.Task) -> None:
@@ -207,11 +212,7 @@ async def _sync(settings, library, token: str) -> int:
             # no gateway connection is needed.
             await bot.login(token)
         except Exception as exc:
-            explanation = _explain(exc, settings)
-            if explanation is None:
-                log.error("Syncing the commands failed", exc_info=exc)
-                return 1
-            return _fail(explanation)
+            return _failure(exc, settings, "Syncing the commands failed")
     report = bot.sync_report
     where = "globally" if report.target == "global" else f"to {report.target}"
     print(f"Synced {report.commands} slash commands {where}.")

@@ -27,7 +27,7 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = ".".join(str(part) for part in first["loc"]).upper()
-        raise CommandError(f"bad setting {name}: {first['msg']}", 2) from None
+        raise CommandError(f"error: bad setting {name}: {first['msg']}", 2) from None
 
 
 def corpus_dir(option: str | None, settings: Settings) -> Path:

@@ -37,14 +37,17 @@ _MONTHS = ("January February March April May June July August September October 
 _WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 
 # Markers are written with '#', which the word pattern never yields, so they
-# cannot collide with a real word.  One pattern finds them all in one pass;
-# its matches never overlap, so a number inside an amount, an age or a year is
-# not counted again, and "Musk, 52," names whose age it is.
-_MARKERS = re.compile(
+# cannot collide with a real word.  One pattern finds the values written with
+# digits in one pass (only text with a digit needs it); its matches never
+# overlap, so a number inside an amount, an age or a year is not counted
+# again, and "Musk, 52," names whose age it is.
+_NUMERIC_MARKERS = re.compile(
     r"(?P<money>\$\s?\d[\d,.]*|\b\d[\d,.]*\s*(?:dollars|USD|euros)\b)"
     r"|(?P<age>\b(?P<who>[A-Z][\w'-]+), (?:1[0-9]|[2-9][0-9]|10[0-9]),|\b\d{1,3}-year-old\b|\baged \d{1,3}\b)"
-    r"|(?P<date>\b(?:%s|%s)\b|\b(?:1[89]|20)\d\d\b)"
-    r"|(?P<count>(?<![\w$.,])\d[\d,]*(?:\.\d+)?(?![\w$]))" % ("|".join(_MONTHS), "|".join(_WEEKDAYS)))
+    r"|(?P<date>\b(?:1[89]|20)\d\d\b)"
+    r"|(?P<count>(?<![\w$.,])\d[\d,]*(?:\.\d+)?(?![\w$]))")
+_DIGIT = re.compile(r"\d")
+_DATE_WORDS = re.compile(r"\b(?:%s)\b" % "|".join(_MONTHS + _WEEKDAYS))
 
 
 @lru_cache(maxsize=1)
@@ -108,8 +111,10 @@ class Analyzer:
         return self._terms(normalise(question[:MAX_QUESTION_CHARS]), hints=True)
 
     def _markers(self, text: str) -> list[str]:
-        found = []
-        for match in _MARKERS.finditer(text):
+        found = ["#date" for _ in _DATE_WORDS.finditer(text)]
+        if not _DIGIT.search(text):
+            return found
+        for match in _NUMERIC_MARKERS.finditer(text):
             marker = "#" + match.lastgroup if match.lastgroup != "who" else "#age"
             found.append(marker)
             who = match.group("who")
@@ -124,31 +129,33 @@ class Analyzer:
         raw = split_words(text)
         stems = self._stemmer.stemWords(raw)
         starts = self._side_tables[hints][1]
-        stop = self._stop
         out: list[str] = []
-        i, count = 0, len(stems)
-        while i < count:
-            stem = stems[i]
-            if stem in starts:
-                kind, length, term = self._phrase_at(stems, i, hints)
-                if kind == "description":
-                    # Words like "Chief AI Scientist" name a person and say what
-                    # they do; the words themselves still count, so go on from here.
-                    out += [term, "#role", f"#role@{term}"]
-                elif kind is not None:
-                    out.append(term)
-                    if kind == "synonym" and not hints:
-                        out += [s for r, s in zip(raw[i:i + length], stems[i:i + length]) if self._keeps(r)]
-                    i += length
-                    continue
-            word = raw[i]
-            if word not in stop and (len(word) > 1 or word.isdigit()):
-                out.append(stem)
-            i += 1
-        return out
+        done = 0  # words before this are in `out` already
+        # Few words can start a phrase; the stretches between them are
+        # filtered in bulk, which is most of the text.
+        for i in [i for i, stem in enumerate(stems) if stem in starts]:
+            if i < done:
+                continue
+            kind, length, term = self._phrase_at(stems, i, hints)
+            if kind is None:
+                continue
+            out += self._plain(raw[done:i], stems[done:i])
+            if kind == "description":
+                # Words like "Chief AI Scientist" name a person and say what
+                # they do; the words themselves still count, so go on from here.
+                out += [term, "#role", f"#role@{term}"]
+                done = i
+                continue
+            out.append(term)
+            if kind == "synonym" and not hints:
+                out += self._plain(raw[i:i + length], stems[i:i + length])
+            done = i + length
+        return out + self._plain(raw[done:], stems[done:])
 
-    def _keeps(self, word: str) -> bool:
-        return word not in self._stop and (len(word) > 1 or word.isdigit())
+    def _plain(self, words: list[str], stems: list[str]) -> list[str]:
+        """The stems of the words that are not stop words (or stray letters)."""
+        stop = self._stop
+        return [s for w, s in zip(words, stems) if w not in stop and (len(w) > 1 or w.isdigit())]
 
     def _phrase_at(self, stems: list[str], i: int, hints: bool) -> tuple[str | None, int, str]:
         """The longest phrase starting at stems[i]: (kind, length, term)."""

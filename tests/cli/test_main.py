@@ -131,3 +131,9 @@ def test_ask_does_not_import_discord():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
                             env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_bad_setting_is_one_line_error():
+    result = feudbot("ask", "how old is lecun", env={"TOP_K": "many"})
+    _, err = text(result)
+    assert result.returncode == 2 and err.strip().count("\n") == 0 and "TOP_K" in err
