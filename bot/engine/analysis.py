@@ -47,7 +47,8 @@ _NUMERIC_MARKERS = re.compile(
     r"|(?P<date>\b(?:1[89]|20)\d\d\b)"
     r"|(?P<count>(?<![\w$.,])\d[\d,]*(?:\.\d+)?(?![\w$]))")
 _DIGIT = re.compile(r"\d")
-_DATE_WORDS = re.compile(r"\b(?:%s)\b" % "|".join(_MONTHS + _WEEKDAYS))
+# (The lookahead lets the search skip most places after one test.)
+_DATE_WORDS = re.compile(r"\b(?=[ADFJMNOSTW])(?:%s)\b" % "|".join(_MONTHS + _WEEKDAYS))
 
 
 @lru_cache(maxsize=1)
@@ -59,8 +60,10 @@ def stop_words() -> frozenset[str]:
 
 def normalise(text: str) -> str:
     """Unicode-normalise, unify quotes and dashes, and strip accents."""
+    if text.isascii():  # most text: NFKC leaves ASCII alone, and only the backtick is unified
+        return text.replace("`", "'") if "`" in text else text
     text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION)
-    if text.isascii():  # most text: nothing to strip, and the slow loop below is skipped
+    if text.isascii():  # nothing to strip, and the slow loop below is skipped
         return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -68,7 +71,13 @@ def normalise(text: str) -> str:
 
 def split_words(text: str) -> list[str]:
     """Lower-cased words; possessives dropped, hyphenated words split."""
-    words = _WORD.findall(_POSSESSIVE.sub("", text.lower().replace("-", " ")))
+    text = text.lower().replace("-", " ")
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text)
+    words = _WORD.findall(text)
+    joined = " ".join(words)  # (one look at every word, cheaper than a loop)
+    if "'" not in joined and "." not in joined:  # most text: no word needs mending
+        return words
     for n, word in enumerate(words):
         if "'" in word:
             words[n] = word = word.replace("'", "")
@@ -79,13 +88,21 @@ def split_words(text: str) -> list[str]:
 
 
 class Analyzer:
+    # Stems are remembered per word: news text repeats its words, and a dict
+    # lookup is several times cheaper than Snowball.  Past this many words the
+    # memory is dropped, so a stream of odd questions cannot grow it forever.
+    MAX_REMEMBERED_STEMS = 500_000
+
     def __init__(self, lexicon: Lexicon | None = None, language: str = "english") -> None:
-        self._stemmer = Stemmer.Stemmer(language)
-        self._stop = stop_words()
+        self._stemmer = Stemmer.Stemmer(language, 0)  # (its own cache is slower than the dict below)
+        self._stems_of: dict[str, str] = {}
+        # Stop words and stray letters, which are dropped from the terms.
+        self._dropped = stop_words() | frozenset("abcdefghijklmnopqrstuvwxyz")
         self.lexicon = lexicon or Lexicon.empty()
         tables = self.lexicon.compile(self._stem_words)
-        # One table per side, earlier kinds winning, and the longest phrase
-        # per first word: most words start no phrase, and cost one lookup.
+        # One table per side, earlier kinds winning, and for each first word
+        # the lengths of the phrases it starts, longest first: most words
+        # start no phrase, and cost one lookup.
         self._side_tables = {}
         for hints, kinds in ((True, ("hint", "name", "synonym", "description")),
                              (False, ("name", "synonym", "description"))):
@@ -93,13 +110,23 @@ class Analyzer:
             for kind in kinds:
                 for key, term in tables[kind].items():
                     merged.setdefault(key, (kind, term))
-            longest: dict[str, int] = {}
+            lengths: dict[str, set[int]] = {}
             for key in merged:
-                longest[key[0]] = max(longest.get(key[0], 0), len(key))
-            self._side_tables[hints] = (merged, longest)
+                lengths.setdefault(key[0], set()).add(len(key))
+            self._side_tables[hints] = (merged, {first: sorted(n, reverse=True) for first, n in lengths.items()})
+
+    def _stems(self, words: list[str]) -> list[str]:
+        stems = list(map(self._stems_of.get, words))
+        if None in stems:
+            if len(self._stems_of) > self.MAX_REMEMBERED_STEMS:
+                self._stems_of = {}
+            for n, stem in enumerate(stems):
+                if stem is None:
+                    stems[n] = self._stems_of[words[n]] = self._stemmer.stemWord(words[n])
+        return stems
 
     def _stem_words(self, text: str) -> list[str]:
-        return self._stemmer.stemWords(split_words(normalise(text)))
+        return self._stems(split_words(normalise(text)))
 
     def tokens(self, text: str) -> list[str]:
         """Terms of a passage, for the index."""
@@ -127,19 +154,22 @@ class Analyzer:
         their group's term; a passage keeps its own words beside that term,
         so a question may use either."""
         raw = split_words(text)
-        stems = self._stemmer.stemWords(raw)
+        stems = self._stems(raw)
+        dropped = self._dropped
+        # What each word gives outside a phrase: its stem, or None for a stop word or stray letter.
+        plain = [None if w in dropped else s for w, s in zip(raw, stems)]
         starts = self._side_tables[hints][1]
         out: list[str] = []
         done = 0  # words before this are in `out` already
         # Few words can start a phrase; the stretches between them are
-        # filtered in bulk, which is most of the text.
+        # copied in bulk, which is most of the text.
         for i in [i for i, stem in enumerate(stems) if stem in starts]:
             if i < done:
                 continue
             kind, length, term = self._phrase_at(stems, i, hints)
             if kind is None:
                 continue
-            out += self._plain(raw[done:i], stems[done:i])
+            out += filter(None, plain[done:i])
             if kind == "description":
                 # Words like "Chief AI Scientist" name a person and say what
                 # they do; the words themselves still count, so go on from here.
@@ -148,20 +178,16 @@ class Analyzer:
                 continue
             out.append(term)
             if kind == "synonym" and not hints:
-                out += self._plain(raw[i:i + length], stems[i:i + length])
+                out += filter(None, plain[i:i + length])
             done = i + length
-        return out + self._plain(raw[done:], stems[done:])
-
-    def _plain(self, words: list[str], stems: list[str]) -> list[str]:
-        """The stems of the words that are not stop words (or stray letters)."""
-        stop = self._stop
-        return [s for w, s in zip(words, stems) if w not in stop and (len(w) > 1 or w.isdigit())]
+        out += filter(None, plain[done:])
+        return out
 
     def _phrase_at(self, stems: list[str], i: int, hints: bool) -> tuple[str | None, int, str]:
         """The longest phrase starting at stems[i]: (kind, length, term)."""
-        merged, longest = self._side_tables[hints]
-        for length in range(min(longest.get(stems[i], 0), len(stems) - i), 0, -1):
-            found = merged.get(tuple(stems[i:i + length]))
+        merged, lengths = self._side_tables[hints]
+        for length in lengths[stems[i]]:
+            found = merged.get(tuple(stems[i:i + length])) if i + length <= len(stems) else None
             if found is not None:
                 return found[0], length, found[1]
         return None, 0, ""

@@ -14,12 +14,14 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        end = match.start() + len(match.group(1))
-        candidate = text[start:end]
-        if _ABBREVIATION.search(text[start:match.start()]):
+        # An abbreviation ("U.S.") is at most four characters and one more
+        # tells where its word starts: only they are searched, not the whole
+        # sentence so far.
+        if _ABBREVIATION.search(text, max(start, match.start() - 5), match.start()):
             continue
-        if candidate.strip():
-            sentences.append(candidate.strip())
+        sentence = text[start:match.start() + len(match.group(1))].strip()
+        if sentence:
+            sentences.append(sentence)
         start = match.end()
     tail = text[start:].strip()
     if tail:

@@ -24,6 +24,26 @@ def test_stop_words_go_and_words_are_stemmed():
     assert tokens == ["scientist", "publish", "paper"]
 
 
+def test_ascii_text_is_normalised_like_any_other():
+    assert normalise("it`s `quoted`") == "it's 'quoted'"
+    assert normalise("plain ascii") == "plain ascii"
+
+
+def test_inner_dots_and_apostrophes_are_mended_only_where_they_are():
+    assert split_words("U.S. don't a.i. x.com 3.5") == ["us", "dont", "ai", "x.com", "35"]
+    assert split_words("Musk. LeCun") == ["musk", "lecun"]
+
+
+def test_remembered_stems_stay_right_and_bounded():
+    a = Analyzer()
+    a.MAX_REMEMBERED_STEMS = 5
+    words = [f"running{n} publishing papers" for n in range(20)]
+    first = [a.tokens(w) for w in words]
+    assert [a.tokens(w) for w in words] == first
+    assert first[3] == ["running3", "publish", "paper"]
+    assert len(a._stems_of) <= 5 + 3  # dropped when over the bound, then refilled by one text
+
+
 def test_curly_and_straight_apostrophes_analyse_alike():
     a = analyzer()
     assert a.query_tokens("LeCun’s tweets") == a.query_tokens("LeCun's tweets")
