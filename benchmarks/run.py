@@ -35,9 +35,10 @@ SYSTEMS = ["rank-bm25", "bm25s", "feudbot-index"]
 QUESTION = "Who is Clem Delangue?"
 
 
-def measure(mode: str, corpus: Path, cache: Path, queries: Path) -> dict:
-    command = [sys.executable, "-m", "benchmarks.measure", mode, str(corpus), str(cache), "--queries", str(queries)]
-    print("  ", mode, "...", end=" ", flush=True)
+def measure(mode: str, corpus: Path, cache: Path, queries: Path, *options: str) -> dict:
+    command = [sys.executable, "-m", "benchmarks.measure", mode, str(corpus), str(cache), "--queries", str(queries),
+               *options]
+    print("  ", mode, *options, "...", end=" ", flush=True)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=REPO, env=_env(), capture_output=True, text=True)
     if done.returncode:
@@ -163,7 +164,9 @@ def main(argv=None) -> None:
         corpus = generate(args.data / f"corpus-{size}", size)
         cache = args.data / f"cache-{size}"
         queries = args.data / f"queries-{size}.json"
-        row = {"feudbot-cold": measure("feudbot-cold", corpus, cache, queries)}
+        # In one process first, then as the bot builds (one worker per core), which leaves the cache.
+        row = {"feudbot-cold-1": measure("feudbot-cold", corpus, cache, queries, "--workers", "1"),
+               "feudbot-cold": measure("feudbot-cold", corpus, cache, queries)}
         for system in SYSTEMS:
             row[system] = measure(system, corpus, cache, queries)
         row["feudbot-ask"] = measure("feudbot-ask", corpus, cache, queries)

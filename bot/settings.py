@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     min_matched_share: float = Field(0.5, ge=0, le=1)
     # Where the on-disk index cache lives; empty means beside the corpus.
     index_cache_dir: Path | None = None
+    # Processes that analyse a large corpus (20,000 passages or more) when its
+    # index is built; 0 means one per CPU core.
+    index_workers: int = Field(0, ge=0)
 
     log_level: str = "INFO"
 

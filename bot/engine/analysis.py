@@ -94,6 +94,7 @@ class Analyzer:
     MAX_REMEMBERED_STEMS = 500_000
 
     def __init__(self, lexicon: Lexicon | None = None, language: str = "english") -> None:
+        self.language = language
         self._stemmer = Stemmer.Stemmer(language, 0)  # (its own cache is slower than the dict below)
         self._stems_of: dict[str, str] = {}
         # Stop words and stray letters, which are dropped from the terms.
@@ -114,6 +115,10 @@ class Analyzer:
             for key in merged:
                 lengths.setdefault(key[0], set()).add(len(key))
             self._side_tables[hints] = (merged, {first: sorted(n, reverse=True) for first, n in lengths.items()})
+
+    def __reduce__(self):
+        # Worker processes get an analyser built from the same tables (a stemmer cannot be pickled).
+        return Analyzer, (self.lexicon, self.language)
 
     def _stems(self, words: list[str]) -> list[str]:
         stems = list(map(self._stems_of.get, words))

@@ -14,7 +14,8 @@ import numpy as np
 from bot.engine.analysis import Analyzer
 from bot.engine.answers import Answer, Result
 from bot.engine.corpus import Corpus, Passage
-from bot.engine.index import PassageIndex, analyse_passage, ranking
+from bot.engine.index import PassageIndex, ranking
+from bot.engine.indexing import build_postings
 from bot.engine.sentences import split_sentences
 
 
@@ -38,8 +39,8 @@ class AnswerEngine:
         self.settings = settings or RetrievalSettings()
         self.passages: list[Passage] = corpus.passages
         if index is None:
-            documents, sentences = zip(*(analyse_passage(analyzer, p) for p in self.passages))
-            index = PassageIndex(documents, k1=self.settings.k1, b=self.settings.b, sentences=sentences)
+            index = PassageIndex.from_postings(build_postings(self.passages, analyzer),
+                                               k1=self.settings.k1, b=self.settings.b)
         self.index = index
         # Bounded, as a big corpus would otherwise end up analysed twice in memory.
         self._sentences = lru_cache(maxsize=4096)(self._analyse_sentences)

@@ -25,22 +25,10 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from bot.engine.sentences import split_sentences
 
 
 def lucene_idf(n_docs: int, doc_freq: int) -> float:
     return math.log(1.0 + (n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
-
-
-def analyse_passage(analyzer, passage) -> tuple[list[str], list[list[str]]]:
-    """A passage's terms for the index, and the terms of each of its sentences.
-
-    The passage's terms are its sentences' plus its article title's and
-    section heading's, which help it match.  Analysing sentence by sentence
-    lets an answer pick its best sentence and find corroborating reports
-    without analysing any passage again at question time."""
-    sentences = [analyzer.tokens(s) for s in split_sentences(passage.text)]
-    return analyzer.tokens(passage.context) + [t for terms in sentences for t in terms], sentences
 
 
 @dataclass(frozen=True)
@@ -80,6 +68,45 @@ class Postings:
         if sentences is None:
             return postings
         return replace(postings, **_sentence_arrays(ids, sentences))
+
+    @classmethod
+    def merge(cls, parts: Sequence["Postings"]) -> "Postings":
+        """The postings of consecutive runs of passages as one: the same as
+        building them all at once, terms numbered in order of first appearance."""
+        if len(parts) == 1:
+            return parts[0]
+        terms = list(dict.fromkeys(chain.from_iterable(p.terms for p in parts)))
+        ids = dict(zip(terms, range(len(terms))))
+        # Each part's term numbers, as numbers of the merged terms; a part holds a term once.
+        renumbered = [np.fromiter(map(ids.__getitem__, p.terms), dtype=np.int64, count=len(p.terms))
+                      for p in parts]
+        doc_freq = np.zeros(len(terms), dtype=np.int64)
+        for new, p in zip(renumbered, parts):
+            doc_freq[new] += np.diff(p.offsets)
+        offsets = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(doc_freq, out=offsets[1:])
+        # Parts come in passage order, so each part's postings of a term go
+        # right after the earlier parts' ones: a counting sort, no comparisons.
+        docs = np.empty(offsets[-1], dtype=np.int32)
+        freqs = np.empty(offsets[-1], dtype=np.int32)
+        filled = offsets[:-1].copy()  # where each term's next postings go
+        first_doc = 0
+        for new, p in zip(renumbered, parts):
+            per_term = np.diff(p.offsets)
+            places = np.repeat(filled[new] - p.offsets[:-1], per_term) + np.arange(len(p.docs))
+            docs[places] = p.docs + np.int32(first_doc)
+            freqs[places] = p.freqs
+            filled[new] += per_term
+            first_doc += len(p.lengths)
+        merged = cls(terms, offsets, docs, freqs, np.concatenate([p.lengths for p in parts]))
+        if any(p.sentences is None for p in parts):
+            return merged
+        sentences_per_passage = np.concatenate([np.diff(p.sentences) for p in parts])
+        terms_per_sentence = np.concatenate([np.diff(p.sentence_offsets) for p in parts])
+        return replace(merged, sentences=np.concatenate([[0], np.cumsum(sentences_per_passage)]),
+                       sentence_offsets=np.concatenate([[0], np.cumsum(terms_per_sentence)]),
+                       sentence_terms=np.concatenate([new[p.sentence_terms] for new, p in zip(renumbered, parts)])
+                       .astype(np.int32))
 
 
 def _sentence_arrays(ids: dict[str, int], sentences: Sequence[Sequence[Sequence[str]]]) -> dict:

@@ -25,11 +25,12 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.engine import analysis, lexicon, sentences
+from bot.engine import analysis, indexing, lexicon, sentences
 from bot.engine.analysis import Analyzer
 from bot.engine.cache_files import cache_name, cache_places, write_npz
 from bot.engine.corpus import Corpus
-from bot.engine.index import PassageIndex, Postings, analyse_passage
+from bot.engine.index import PassageIndex, Postings
+from bot.engine.indexing import build_postings
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +45,15 @@ class CorruptCache(Exception):
 
 
 def load_index(corpus: Corpus, analyzer: Analyzer, k1: float = 1.2, b: float = 0.75,
-               cache_dir: Path | str | None = None) -> PassageIndex:
-    """The corpus's index: from the cache when it is current, else built and cached."""
-    postings = cached_postings(corpus, analyzer, cache_dir)
+               cache_dir: Path | str | None = None, workers: int | None = None) -> PassageIndex:
+    """The corpus's index: from the cache when it is current, else built (by
+    `workers` processes at most, see indexing.py) and cached."""
+    postings = cached_postings(corpus, analyzer, cache_dir, workers)
     return PassageIndex.from_postings(postings, k1=k1, b=b)
 
 
-def cached_postings(corpus: Corpus, analyzer: Analyzer, cache_dir: Path | str | None = None) -> Postings:
+def cached_postings(corpus: Corpus, analyzer: Analyzer, cache_dir: Path | str | None = None,
+                    workers: int | None = None) -> Postings:
     key = cache_key(corpus, analyzer)
     passages = corpus.passages
     name = cache_name("index", corpus.directory)
@@ -63,8 +66,7 @@ def cached_postings(corpus: Corpus, analyzer: Analyzer, cache_dir: Path | str | 
             return read_postings(path, key, len(passages))
         except CorruptCache as problem:
             log.warning("index cache %s %s; rebuilding the index", path, problem)
-    documents, sentence_terms = zip(*(analyse_passage(analyzer, p) for p in passages))
-    postings = Postings.build(documents, sentence_terms)
+    postings = build_postings(passages, analyzer, workers)
     for place in places:
         if write_postings(place / name, key, postings):
             break
@@ -80,7 +82,7 @@ def cache_key(corpus: Corpus, analyzer: Analyzer) -> str:
         "lexicon": asdict(analyzer.lexicon),
         "stop_words": sorted(analysis.stop_words()),
         # The analyser's code: its owners need not remember to bump CACHE_VERSION.
-        "code": [_source_hash(module) for module in (analysis, lexicon, sentences)],
+        "code": [_source_hash(module) for module in (analysis, indexing, lexicon, sentences)],
     }
     digest = hashlib.sha256(f"feudbot index v{CACHE_VERSION}\0{corpus.fingerprint()}\0".encode())
     digest.update(json.dumps(analysis_settings, sort_keys=True, ensure_ascii=False, default=repr).encode())

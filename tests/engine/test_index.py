@@ -149,7 +149,7 @@ def test_a_passage_analysed_by_sentence_has_the_terms_of_the_whole(library):
     running across a full stop could differ)."""
     from collections import Counter
 
-    from bot.engine.index import analyse_passage
+    from bot.engine.indexing import analyse_passage
 
     analyzer = library.analyzer
     for doc, passage in enumerate(library.answers.passages):

@@ -12,7 +12,8 @@ import pytest
 from bot.engine import index_cache
 from bot.engine.analysis import Analyzer
 from bot.engine.corpus import load_corpus
-from bot.engine.index import PassageIndex, Postings, analyse_passage
+from bot.engine.index import PassageIndex, Postings
+from bot.engine.indexing import analyse_passage, build_postings
 from bot.engine.cache_files import CACHE_FOLDER
 from bot.engine.index_cache import cache_key, load_index
 from bot.engine.lexicon import Lexicon
@@ -34,13 +35,11 @@ def builds(monkeypatch) -> list[int]:
     """Counts the indexes the cache builds (each build analyses every passage)."""
     calls: list[int] = []
 
-    class Counting(Postings):
-        @classmethod
-        def build(cls, documents, sentences=None):
-            calls.append(len(documents))
-            return Postings.build(documents, sentences)
+    def counting(passages, analyzer, workers=None):
+        calls.append(len(passages))
+        return build_postings(passages, analyzer, workers)
 
-    monkeypatch.setattr(index_cache, "Postings", Counting)
+    monkeypatch.setattr(index_cache, "build_postings", counting)
     return calls
 
 
