@@ -1,6 +1,7 @@
 """The passage index on disk, so that a restart with an unchanged corpus skips
-analysing and indexing it (analysis is most of a first load: ~20 s of ~27 s at
-100,000 passages, where reading the cache back takes ~0.3 s; see benchmarks/).
+analysing and indexing it (a first load at 100,000 passages takes ~7.5 s on
+two cores, most of it analysis, where reading the cache back takes ~0.1 s;
+see benchmarks/).
 
 Each corpus folder gets one NumPy .npz file (read with allow_pickle=False:
 plain arrays, no pickle), holding the postings, each sentence's terms and the

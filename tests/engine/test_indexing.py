@@ -68,6 +68,19 @@ def test_runs_analysed_in_worker_processes_equal_one_build(library, monkeypatch,
     assert_same(built, one_build(passages, analyzer))
 
 
+def test_workers_are_started_from_a_thread_as_the_bot_does(library, monkeypatch, caplog):
+    """The bot builds on its engine thread while the event loop runs on the main one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    passages, analyzer = passages_and_analyzer(library)
+    monkeypatch.setattr(indexing, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(indexing, "CHUNK", 10)
+    with caplog.at_level(logging.WARNING, logger="bot.engine.indexing"), ThreadPoolExecutor(1) as thread:
+        built = thread.submit(build_postings, passages, analyzer, 2).result(timeout=60)
+    assert not caplog.records
+    assert_same(built, one_build(passages, analyzer))
+
+
 def test_without_worker_processes_the_build_falls_back_and_says_so(library, monkeypatch, caplog):
     passages, analyzer = passages_and_analyzer(library)
     monkeypatch.setattr(indexing, "PARALLEL_FROM", 0)
