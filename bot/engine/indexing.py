@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Sequence
@@ -101,6 +103,17 @@ _worker_analyzer: Analyzer | None = None
 def _start_worker(analyzer: Analyzer) -> None:
     global _worker_analyzer
     _worker_analyzer = analyzer
+    # A worker waits for work as long as its parent lives; if the parent is
+    # killed mid-build (SIGKILL, or SIGTERM with no handler), nothing would
+    # ever tell it to stop.
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
+
+
+def _exit_with_parent() -> None:
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
 
 
 def _analyse_in_worker(items: list[Item]) -> Postings:

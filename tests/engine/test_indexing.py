@@ -2,9 +2,17 @@
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 from dataclasses import fields
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -94,6 +102,44 @@ def test_without_worker_processes_the_build_falls_back_and_says_so(library, monk
         built = build_postings(passages, analyzer, workers=2)
     assert "analysing in this one" in caplog.text and "no semaphores here" in caplog.text
     assert_same(built, one_build(passages, analyzer))
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return any(line.split() == ["State:", "Z", "(zombie)"] for line in status)
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_workers_exit_when_their_parent_is_killed_mid_build(tmp_path):
+    parent = textwrap.dedent("""
+        import multiprocessing, os, sys, time
+        from concurrent.futures import ProcessPoolExecutor
+        from bot.engine.analysis import Analyzer
+        from bot.engine import indexing
+
+        pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=indexing._start_worker, initargs=(Analyzer(),))
+        pids = {pool.submit(os.getpid).result() for _ in range(8)}
+        for _ in range(2):
+            pool.submit(time.sleep, 120)  # a build that will not finish in time
+        print(*pids, flush=True)
+        time.sleep(120)
+    """)
+    process = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True, cwd=Path(__file__).resolve().parents[2])
+    try:
+        workers = [int(pid) for pid in process.stdout.readline().split()]
+        assert workers and not any(map(_gone, workers))
+    finally:
+        os.kill(process.pid, signal.SIGKILL)  # no handler, no clean-up: as a kill -9 would be
+        process.wait()
+    deadline = time.monotonic() + 20
+    while not all(map(_gone, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert all(map(_gone, workers))
 
 
 def test_small_corpora_stay_in_one_process(monkeypatch):
