@@ -13,6 +13,7 @@ would inherit locks held by threads it does not have.
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -84,7 +85,7 @@ def worker_count(wanted: int | None, passages: int) -> int:
         return 1
     if not wanted:
         wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(wanted, -(-passages // CHUNK)))
+    return max(1, min(wanted, math.ceil(passages / CHUNK)))  # no more workers than runs
 
 
 def _build_in_workers(items: list[Item], analyzer: Analyzer, workers: int) -> Postings:

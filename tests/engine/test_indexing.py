@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import pickle
 import random
@@ -145,7 +146,7 @@ def test_workers_exit_when_their_parent_is_killed_mid_build(tmp_path):
 def test_small_corpora_stay_in_one_process(monkeypatch):
     assert worker_count(None, indexing.PARALLEL_FROM - 1) == 1
     assert worker_count(1, 10 * indexing.PARALLEL_FROM) == 1
-    assert worker_count(8, indexing.PARALLEL_FROM) == min(8, -(-indexing.PARALLEL_FROM // indexing.CHUNK))
+    assert worker_count(8, indexing.PARALLEL_FROM) == min(8, math.ceil(indexing.PARALLEL_FROM / indexing.CHUNK))
     assert worker_count(None, 10 * indexing.PARALLEL_FROM) >= 1
 
 
