@@ -26,7 +26,6 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 
-
 def lucene_idf(n_docs: int, doc_freq: int) -> float:
     return math.log(1.0 + (n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
 
